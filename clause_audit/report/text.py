@@ -1,0 +1,97 @@
+"""The terminal report: per document, findings grouped by category, most severe first."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import Counter
+
+import click
+
+from .. import __version__
+from ..lexicon import CATEGORIES, categories
+from ..types import DocumentReport, Finding, Report, severity_rank
+from .records import DISCLAIMER
+
+LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+GRADE_COLOURS = {"A": "green", "B": "green", "C": "yellow", "D": "red", "E": "red"}
+EXCERPT = 90
+WIDTH = 88
+
+
+def render(report: Report, *, color: bool = False, explain: bool = False, **_: object) -> str:
+    def style(text: str, **kw: object) -> str:
+        return click.style(text, **kw) if color else text
+
+    out: list[str] = [style(f"clause-audit {__version__} · {DISCLAIMER}", dim=True), ""]
+    for doc in report.documents:
+        out.extend(_document(doc, style, explain))
+        out.append("")
+    out.append(_totals(report))
+    return "\n".join(out) + "\n"
+
+
+def _document(doc: DocumentReport, style, explain: bool) -> list[str]:
+    if doc.error:
+        return [style(f"{doc.path}  无法审查：", bold=True) + style(doc.error, fg="red")]
+    counts = Counter(f.severity for f in doc.findings if not f.suppressed)
+    head = f"{doc.path}  ({doc.format}, {doc.encoding or '-'}, {len(doc.clauses)} 条)"
+    lines = [style(head, bold=True) + "  评级 " + style(doc.grade or "-", fg=GRADE_COLOURS.get(doc.grade or ""), bold=True),
+             "  " + " · ".join(f"{LABELS[s]} {counts[s]}" for s in ("error", "warning", "info"))]
+    if not doc.findings:
+        lines.append("  未发现可疑条款。")
+    smap = doc.document.source_map if doc.document else None
+    names = categories()
+    by_category: dict[str, list[Finding]] = {}
+    for f in doc.findings:
+        by_category.setdefault(f.category, []).append(f)
+    order = sorted(by_category, key=lambda c: (-max(severity_rank(f.severity) for f in by_category[c]),
+                                               CATEGORIES.index(c)))
+    for category in order:
+        lines.append("")
+        lines.append("  " + style(f"■ {names[category]['name']}", bold=True) + style(f"  {category}", dim=True))
+        for f in sorted(by_category[category], key=lambda f: f.span.start):
+            lines.extend(_finding(f, smap, style, explain))
+    if explain and doc.near_misses:
+        lines.append("")
+        lines.append("  " + style("被例外排除的匹配（--explain）", bold=True))
+        for e in doc.near_misses:
+            where = f"第{smap.position(e.start)[0]}行" if smap and e.start is not None else ""
+            lines.append(f"    {where} “{e.text}” — {e.detail}")
+    return lines
+
+
+def _finding(f: Finding, smap, style, explain: bool) -> list[str]:
+    line = smap.position(f.span.start)[0] if smap else None
+    where = " · ".join(x for x in (f"条款 {f.clause_number}" if f.clause_number else "",
+                                    f"第 {line} 行" if line else "") if x)
+    mark = {True: "已加粗/突出", False: "未突出显示", None: ""}[f.emphasized]
+    badge = style(f"{LABELS[f.severity]}", fg=COLOURS[f.severity], bold=True)
+    suppressed = style("  [已抑制]", dim=True) if f.suppressed else ""
+    head = f"    {badge}  {where}  {style(f.rule, dim=True)}  置信度 {f.confidence:.2f}"
+    head += f"  来源 {f.source}" + (f"  [{mark}]" if mark else "") + suppressed
+    excerpt = f.text if len(f.text) <= EXCERPT else f.text[:EXCERPT] + "……"
+    body = [head, "      “" + excerpt + "”"]
+    body += _wrapped("问题：", f.message)
+    body += _wrapped("依据：", "；".join(f.legal_basis))
+    body += _wrapped("建议：", f.suggestion)
+    if explain:
+        for e in f.evidence:
+            body.append(style(f"      证据[{e.kind}] “{e.text}” {e.detail}", dim=True))
+    return body
+
+
+def _wrapped(label: str, text: str) -> list[str]:
+    return textwrap.wrap(label + text, width=WIDTH // 2 + 10, initial_indent="      ",
+                         subsequent_indent="            ") or ["      " + label]
+
+
+def _totals(report: Report) -> str:
+    active = [f for d in report.documents for f in d.findings if not f.suppressed]
+    counts = Counter(f.severity for f in active)
+    errors = sum(1 for d in report.documents if d.error)
+    parts = [f"共 {len(report.documents)} 个文件", f"{len(active)} 处发现",
+             f"错误 {counts['error']}", f"警告 {counts['warning']}", f"提示 {counts['info']}"]
+    if errors:
+        parts.append(f"{errors} 个文件无法读取")
+    return "，".join(parts) + "。"

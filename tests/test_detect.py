@@ -1,0 +1,63 @@
+"""Detection: one finding per clause and category, evidence, severity modifiers, emphasis, fingerprints."""
+
+from clause_audit import audit_text
+from clause_audit.detect import fingerprint
+
+
+def findings(text, name="a.txt"):
+    doc = audit_text(text, name=name).documents[0]
+    assert doc.error is None
+    return doc.findings
+
+
+def test_one_finding_per_clause_and_category_with_all_rules_as_evidence():
+    fs = findings("本商品为虚拟商品，一经售出概不退款，任何情况下均不予退还已支付的费用。\n")
+    no_refund = [f for f in fs if f.category == "no_refund"]
+    assert len(no_refund) == 1
+    f = no_refund[0]
+    assert f.evidence and all(e.kind in {"pattern", "term", "context", "model"} for e in f.evidence)
+    pattern_rules = {e.detail.split("；")[0] for e in f.evidence if e.kind == "pattern"}
+    assert f.rule in pattern_rules
+    assert f.source == "lexicon"
+
+
+def test_a_clause_can_carry_two_categories():
+    fs = findings("我们可能不时修改本协议，您继续使用本服务即视为接受修改后的协议。\n")
+    assert {"unilateral_change", "deemed_consent"} <= {f.category for f in fs}
+
+
+def test_negation_and_protective_framing_clear_findings():
+    for text in ("本服务为单次购买，不会自动续费。", "我们不享有对本协议的最终解释权，争议按通常理解解释。",
+                 "您购买的课程支持七天无理由退款。",
+                 "因地震、战争等不可抗力导致服务中断的，我们不承担责任，但会及时通知您并提供证明。"):
+        assert findings(text) == (), text
+
+
+def test_plain_text_emphasis_is_unknown_unless_bracketed():
+    fs = findings("会员服务一经开通，概不退款。\n【本活动最终解释权归本平台所有。】\n")
+    by_cat = {f.category: f for f in fs}
+    assert by_cat["no_refund"].emphasized is None
+    assert by_cat["final_interpretation"].emphasized is True
+
+
+def test_markdown_emphasis_is_true_or_false():
+    fs = findings("1. **会员服务一经开通，概不退款。**\n2. 本活动最终解释权归本平台所有。\n", name="a.md")
+    by_cat = {f.category: f for f in fs}
+    assert by_cat["no_refund"].emphasized is True
+    assert by_cat["final_interpretation"].emphasized is False
+
+
+def test_fingerprint_ignores_numbering_spacing_and_punctuation_width():
+    a = fingerprint("no_refund.x", "1.2 会员费用一经支付，不予退还。")
+    b = fingerprint("no_refund.x", "第三条  会员费用一经支付,不予退还.")
+    assert a == b
+    assert a != fingerprint("no_refund.y", "会员费用一经支付，不予退还。")
+    assert a != fingerprint("no_refund.x", "会员费用一经支付，予以退还。")
+
+
+def test_offsets_are_exact_in_plain_text():
+    text = "\ufeff第一条 欢迎。\r\n第二条 卡密一经发出，概不退换。\r\n"
+    report = audit_text(text)
+    doc = report.documents[0]
+    for f in doc.findings:
+        assert doc.document.text[f.span.start:f.span.end] == f.text
