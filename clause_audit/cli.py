@@ -160,7 +160,8 @@ def evaluate(file: Path, split: str | None, fmt: str, show_errors: int) -> None:
     每行：{"text": "...", "context": "...", "labels": ["no_refund", ...], "split": "test"}
     例：clause-audit evaluate corpus/heldout/clauses.jsonl
     """
-    from .evaluation import CorpusError, evaluate as run, format_table, lexicon_predictor, load_jsonl
+    from .evaluation import CorpusError, format_table, lexicon_predictor, load_jsonl
+    from .evaluation import evaluate as run
 
     try:
         rows = load_jsonl(file, split)

@@ -22,7 +22,7 @@ def detect(doc: Document, clauses: Sequence[Clause], lexicon: Lexicon,
     scores = scorer(clauses) if scorer else [{} for _ in clauses]
     findings: list[Finding] = []
     near_misses: list[Evidence] = []
-    for clause, clause_scores in zip(clauses, scores):
+    for clause, clause_scores in zip(clauses, scores, strict=False):
         hits, near = lexicon.match(clause.text, clause.context)
         by_category: dict[str, list[RuleHit]] = {}
         for hit in hits:

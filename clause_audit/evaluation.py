@@ -105,7 +105,7 @@ def evaluate(rows: Sequence[dict], predictors: dict[str, Predictor]) -> dict[str
     for name, predict in predictors.items():
         scores = Scores()
         errors = []
-        for row, predicted in zip(rows, predict(rows)):
+        for row, predicted in zip(rows, predict(rows), strict=False):
             gold = set(row["labels"])
             scores.add(gold, predicted)
             if gold != predicted:

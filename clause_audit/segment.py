@@ -88,7 +88,7 @@ class _Segmenter:
             yield start, end, number
             return
         bounds = [0, *cuts, len(body)]
-        for a, b in zip(bounds, bounds[1:]):
+        for a, b in zip(bounds, bounds[1:], strict=False):
             piece_start, piece_end = _strip(self.text, start + a, start + b)
             if piece_start >= piece_end:
                 continue

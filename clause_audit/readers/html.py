@@ -11,14 +11,12 @@ from .builder import TextBuilder
 from .text import decode
 
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote body br dd details div dl dt figcaption figure footer form h1 h2 "
-    "h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot th thead title tr "
-    "ul".split()
+    ["address", "article", "aside", "blockquote", "body", "br", "dd", "details", "div", "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul"]
 )
 EMPHASIS_TAGS = frozenset({"b", "strong", "u", "ins", "mark"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 SKIP_TAGS = frozenset({"script", "style", "head", "noscript", "template", "svg", "iframe", "object"})
-VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+VOID_TAGS = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
 
 _BOLD = re.compile(r"font-weight\s*:\s*(?:bold(?:er)?|[6-9]00)\b", re.I)
 _UNDERLINE = re.compile(r"text-decoration(?:-line)?\s*:[^;]*\bunderline\b", re.I)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import textwrap
+import unicodedata
 from collections import Counter
 
 import click
@@ -73,7 +73,7 @@ def _finding(f: Finding, smap, style, explain: bool) -> list[str]:
     excerpt = f.text if len(f.text) <= EXCERPT else f.text[:EXCERPT] + "……"
     body = [head, "      “" + excerpt + "”"]
     body += _wrapped("问题：", f.message)
-    body += _wrapped("依据：", "；".join(f.legal_basis))
+    body += [("      依据：" if i == 0 else "            ") + basis for i, basis in enumerate(f.legal_basis)]
     body += _wrapped("建议：", f.suggestion)
     if explain:
         for e in f.evidence:
@@ -81,9 +81,31 @@ def _finding(f: Finding, smap, style, explain: bool) -> list[str]:
     return body
 
 
-def _wrapped(label: str, text: str) -> list[str]:
-    return textwrap.wrap(label + text, width=WIDTH // 2 + 10, initial_indent="      ",
-                         subsequent_indent="            ") or ["      " + label]
+def _wrapped(label: str, text: str, indent: int = 6, hang: int = 12) -> list[str]:
+    """Wrap by display width (CJK characters are two columns), preferring breaks after punctuation."""
+    lines: list[str] = []
+    current, width, prefix = "", indent, " " * indent
+    for ch in label + text:
+        w = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        if width + w > WIDTH:
+            cut = max(current.rfind(p) for p in "；，。、,; ")
+            if cut >= len(current) - 12 and cut > 0:
+                carry = current[cut + 1:]
+                current = current[:cut + 1]
+            else:
+                carry = ""
+            lines.append(prefix + current)
+            prefix = " " * hang
+            current = carry
+            width = hang + _display_width(carry)
+        current += ch
+        width += w
+    lines.append(prefix + current)
+    return lines
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def _totals(report: Report) -> str:

@@ -1,0 +1,40 @@
+"""On an agreement written apart from the rules (corpus/heldout/), every category is found and the
+protective clauses planted as traps are not flagged."""
+
+import json
+
+import pytest
+
+from clause_audit.audit import audit_path
+from clause_audit.lexicon import CATEGORIES
+
+from .conftest import REPO
+
+HELDOUT = REPO / "corpus" / "heldout"
+pytestmark = pytest.mark.skipif(not (HELDOUT / "agreement.html").exists(), reason="no held-out agreement")
+
+
+@pytest.fixture(scope="module")
+def planted():
+    doc = audit_path(str(HELDOUT / "agreement.html"))
+    labels = json.loads((HELDOUT / "agreement.labels.json").read_text(encoding="utf-8"))
+    text = doc.document.text
+    rows = []
+    for entry in labels:
+        at = text.find(entry["quote"])
+        assert at >= 0, entry["quote"]
+        span = (at, at + len(entry["quote"]))
+        found = {f.category for f in doc.findings
+                 if f.severity != "info" and f.span.start < span[1] and span[0] < f.span.end}
+        rows.append((entry, found))
+    return rows
+
+
+def test_every_category_is_found_in_the_heldout_agreement(planted):
+    found = set().union(*(found & set(entry["labels"]) for entry, found in planted))
+    assert found == set(CATEGORIES), f"missed: {sorted(set(CATEGORIES) - found)}"
+
+
+def test_protective_clauses_are_not_flagged(planted):
+    flagged = [(entry["quote"], sorted(found)) for entry, found in planted if not entry["labels"] and found]
+    assert not flagged
