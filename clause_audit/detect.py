@@ -23,7 +23,7 @@ def detect(doc: Document, clauses: Sequence[Clause], lexicon: Lexicon,
     findings: list[Finding] = []
     near_misses: list[Evidence] = []
     for clause, clause_scores in zip(clauses, scores, strict=False):
-        hits, near = lexicon.match(clause.text, clause.context)
+        hits, near = lexicon.match_clause(clause.text, clause.context)
         by_category: dict[str, list[RuleHit]] = {}
         for hit in hits:
             by_category.setdefault(hit.rule.category, []).append(hit)
@@ -48,8 +48,12 @@ def _finding(doc: Document, clause: Clause, hits: list[RuleHit], model_score: fl
         source = "both" if model_score >= 0.5 else "lexicon"
     evidence: list[Evidence] = []
     for hit in hits:
-        start = clause.span.start + hit.start
         detail = hit.rule.id + (f"；含保留条款“{hit.saved_by}”，严重程度降一级" if hit.saved_by else "")
+        if hit.lead_in:
+            evidence.append(Evidence("context", hit.matched, None, None,
+                                     f"{detail}；列表引导语“{hit.lead_in}”适用于本项"))
+            continue
+        start = clause.span.start + hit.start
         evidence.append(Evidence("pattern", hit.matched, start, start + len(hit.matched), detail))
     for word in best.context_words:
         evidence.append(Evidence("context", word, detail="上下文提高置信度"))
@@ -59,10 +63,17 @@ def _finding(doc: Document, clause: Clause, hits: list[RuleHit], model_score: fl
         rule=rule.id, category=rule.category, severity=best.severity, confidence=round(confidence, 2),
         span=clause.span, text=clause.text, message=rule.message, legal_basis=rule.legal_basis,
         suggestion=rule.suggestion, source=source,
-        emphasized=emphasized(doc, clause, Span(evidence[0].start, evidence[0].end), blocks),
+        emphasized=emphasized(doc, clause, _hit_span(clause, evidence), blocks),
         evidence=tuple(evidence), fingerprint=fingerprint(rule.id, clause.text),
         clause_number=clause.number, section=clause.section,
     )
+
+
+def _hit_span(clause: Clause, evidence: list[Evidence]) -> Span:
+    for e in evidence:
+        if e.start is not None and e.end is not None:
+            return Span(e.start, e.end)
+    return clause.span
 
 
 def emphasized(doc: Document, clause: Clause, hit: Span, blocks: Sequence[str] = ()) -> bool | None:

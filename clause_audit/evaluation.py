@@ -92,7 +92,7 @@ def lexicon_predictor(lexicon: Lexicon) -> Predictor:
     def predict(rows: Sequence[dict]) -> list[set[str]]:
         out = []
         for row in rows:
-            hits, _ = lexicon.match(row["text"], row.get("context") or "")
+            hits, _ = lexicon.match_clause(row["text"], row.get("context") or "")
             out.append({h.rule.category for h in hits if h.severity != "info"})
         return out
 

@@ -24,7 +24,8 @@ CATEGORIES = (
 RULE_KEYS = {"id", "severity", "confidence", "terms", "patterns", "context", "unless", "message",
              "legal_basis", "suggestion", "examples"}
 REQUIRED_KEYS = {"id", "severity", "message", "legal_basis", "suggestion", "examples"}
-MODIFIER_KEYS = {"savings", "savings_exempt", "emphasis_blocks"}
+MODIFIER_KEYS = {"savings", "savings_exempt", "emphasis_blocks", "lawful_items"}
+LEAD_IN_PENALTY = 0.1
 DATA_FILES = {"categories.toml", "citations.toml"}  # data for reports and tests, not rules
 MIN_EXAMPLES = 3
 MATCH_TIMEOUT = 1.0  # seconds per rule and clause; a clause is at most a few hundred characters
@@ -72,6 +73,7 @@ class RuleHit:
     confidence: float
     context_words: tuple[str, ...] = ()
     saved_by: str = ""
+    lead_in: str = ""  # set when the hit was found in the clause's list lead-in, not in the clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +93,36 @@ class Lexicon:
     savings: regex.Pattern | None = None
     savings_exempt: frozenset[str] = frozenset()
     emphasis_blocks: tuple[str, ...] = ()
+    lawful_items: regex.Pattern | None = None
     version: str = ""
     by_id: dict[str, Rule] = field(default_factory=dict)
+    _lead_in_cache: dict[str, list[RuleHit]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {rule.id: rule for rule in self.rules}
+
+    def match_clause(self, text: str, context: str = "") -> tuple[list[RuleHit], list[NearMiss]]:
+        """Match a clause and let a list lead-in ("以下情形不予退款：") lend its categories to the item.
+
+        An item inherits each category its lead-in hits (warning or above) that it does not hit
+        itself, unless the item is lawful on its face (a statutory exemption, the user's own fault).
+        """
+        hits, near = self.match(text, context)
+        if not is_lead_in(context):
+            return hits, near
+        if context not in self._lead_in_cache:
+            self._lead_in_cache[context] = [h for h in self.match(context)[0] if h.severity != "info"]
+        inherited = self._lead_in_cache[context]
+        if not inherited or _search(self.lawful_items, normalise(text)) is not None:
+            return hits, near
+        own = {h.rule.category for h in hits}
+        for hit in inherited:
+            if hit.rule.category not in own:
+                own.add(hit.rule.category)
+                hits.append(RuleHit(hit.rule, 0, 0, hit.matched, hit.severity,
+                                    round(max(0.05, hit.confidence - LEAD_IN_PENALTY), 2),
+                                    hit.context_words, hit.saved_by, lead_in=context))
+        return hits, near
 
     def match(self, text: str, context: str = "") -> tuple[list[RuleHit], list[NearMiss]]:
         """Return the rules that hit a clause and those that an exception cancelled."""
@@ -123,6 +150,11 @@ class Lexicon:
                                 severity, round(max(0.05, confidence), 2), words,
                                 saved.group(0) if saved is not None else ""))
         return hits, near
+
+
+def is_lead_in(context: str) -> bool:
+    """Whether a clause's context is a list lead-in (ends with a colon) rather than a heading."""
+    return context.rstrip().endswith(("：", ":"))
 
 
 def _search(pattern: regex.Pattern | None, text: str) -> regex.Match | None:
@@ -211,6 +243,7 @@ def load_lexicon(extra_dirs: tuple[Path, ...] = ()) -> Lexicon:
     return Lexicon(rules=rules, savings=savings,
                    savings_exempt=frozenset(modifiers.get("savings_exempt", [])),
                    emphasis_blocks=tuple(modifiers.get("emphasis_blocks", [])),
+                   lawful_items=_compile(modifiers.get("lawful_items", []), "modifiers.toml", "lawful_items"),
                    version=digest.hexdigest()[:12])
 
 

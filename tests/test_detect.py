@@ -61,3 +61,21 @@ def test_offsets_are_exact_in_plain_text():
     doc = report.documents[0]
     for f in doc.findings:
         assert doc.document.text[f.span.start:f.span.end] == f.text
+
+
+def test_list_items_inherit_their_lead_in_unless_lawful_on_their_face():
+    text = ("6.4 出现下列情形之一的，平台不予退款：\n"
+            "（1）课程学习进度已超过百分之三十的；\n"
+            "（2）根据您的要求定制完成的一对一辅导服务；\n"
+            "（3）因您自身原因操作不当导致账号被盗造成损失的。\n")
+    fs = findings(text)
+    items = {f.text[:6]: f for f in fs if f.category == "no_refund"}
+    assert "课程学习进度" in items
+    inherited = items["课程学习进度"]
+    assert any(e.kind == "context" and "列表引导语" in e.detail for e in inherited.evidence)
+    assert "根据您的要求" not in items and "因您自身原因" not in items
+
+
+def test_a_heading_is_not_a_lead_in():
+    fs = findings("第五条 不予退款的情形\n5.1 课程详情页会列明课时数量。\n")
+    assert not [f for f in fs if f.text.startswith("课程详情页")]

@@ -16,6 +16,7 @@ LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 GRADE_COLOURS = {"A": "green", "B": "green", "C": "yellow", "D": "red", "E": "red"}
 EXCERPT = 90
+_NO_LINE_START = "，。；、：！？）」』”》,.;:!?)"
 WIDTH = 88
 
 
@@ -73,7 +74,7 @@ def _finding(f: Finding, smap, style, explain: bool) -> list[str]:
     excerpt = f.text if len(f.text) <= EXCERPT else f.text[:EXCERPT] + "……"
     body = [head, "      “" + excerpt + "”"]
     body += _wrapped("问题：", f.message)
-    body += [("      依据：" if i == 0 else "            ") + basis for i, basis in enumerate(f.legal_basis)]
+    body += _packed("依据：", f.legal_basis)
     body += _wrapped("建议：", f.suggestion)
     if explain:
         for e in f.evidence:
@@ -87,7 +88,7 @@ def _wrapped(label: str, text: str, indent: int = 6, hang: int = 12) -> list[str
     current, width, prefix = "", indent, " " * indent
     for ch in label + text:
         w = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-        if width + w > WIDTH:
+        if width + w > WIDTH and ch not in _NO_LINE_START:
             cut = max(current.rfind(p) for p in "；，。、,; ")
             if cut >= len(current) - 12 and cut > 0:
                 carry = current[cut + 1:]
@@ -101,6 +102,20 @@ def _wrapped(label: str, text: str, indent: int = 6, hang: int = 12) -> list[str
         current += ch
         width += w
     lines.append(prefix + current)
+    return lines
+
+
+def _packed(label: str, items: tuple[str, ...], indent: int = 6, hang: int = 12) -> list[str]:
+    """Pack items joined by "；" into lines by display width, never breaking inside an item."""
+    lines: list[str] = []
+    current = " " * indent + label
+    for i, item in enumerate(items):
+        piece = item + ("；" if i < len(items) - 1 else "")
+        if _display_width(current) + _display_width(piece) > WIDTH and current.strip() != label:
+            lines.append(current)
+            current = " " * hang
+        current += piece
+    lines.append(current)
     return lines
 
 
