@@ -64,8 +64,10 @@ def _document(doc: DocumentReport, style, explain: bool) -> list[str]:
 
 def _finding(f: Finding, smap, style, explain: bool) -> list[str]:
     line = smap.position(f.span.start)[0] if smap else None
-    where = " · ".join(x for x in (f"条款 {f.clause_number}" if f.clause_number else "",
-                                    f"第 {line} 行" if line else "") if x)
+    number = f"条款 {f.clause_number}" if f.clause_number else ""
+    if f.section and f.section != f.clause_number and not f.clause_number.startswith("第"):
+        number = f"{f.section} › {number}" if number else f.section
+    where = " · ".join(x for x in (number, f"第 {line} 行" if line else "") if x)
     mark = {True: "已加粗/突出", False: "未突出显示", None: ""}[f.emphasized]
     badge = style(f"{LABELS[f.severity]}", fg=COLOURS[f.severity], bold=True)
     suppressed = style("  [已抑制]", dim=True) if f.suppressed else ""
