@@ -24,7 +24,7 @@ CATEGORIES = (
 RULE_KEYS = {"id", "severity", "confidence", "terms", "patterns", "context", "unless", "message",
              "legal_basis", "suggestion", "examples"}
 REQUIRED_KEYS = {"id", "severity", "message", "legal_basis", "suggestion", "examples"}
-MODIFIER_KEYS = {"savings", "savings_exempt", "emphasis_blocks", "lawful_items"}
+MODIFIER_KEYS = {"savings", "savings_exempt", "emphasis_blocks", "lawful_items", "exception_lead_ins"}
 LEAD_IN_PENALTY = 0.1
 DATA_FILES = {"categories.toml", "citations.toml"}  # data for reports and tests, not rules
 MIN_EXAMPLES = 3
@@ -94,6 +94,7 @@ class Lexicon:
     savings_exempt: frozenset[str] = frozenset()
     emphasis_blocks: tuple[str, ...] = ()
     lawful_items: regex.Pattern | None = None
+    exception_lead_ins: regex.Pattern | None = None
     version: str = ""
     by_id: dict[str, Rule] = field(default_factory=dict)
     _lead_in_cache: dict[str, list[RuleHit]] = field(default_factory=dict)
@@ -111,7 +112,9 @@ class Lexicon:
         if not is_lead_in(context):
             return hits, near
         if context not in self._lead_in_cache:
-            self._lead_in_cache[context] = [h for h in self.match(context)[0] if h.severity != "info"]
+            lends = _search(self.exception_lead_ins, normalise(context)) is None
+            self._lead_in_cache[context] = [h for h in self.match(context)[0]
+                                            if h.severity != "info" and lends]
         inherited = self._lead_in_cache[context]
         if not inherited or _search(self.lawful_items, normalise(text)) is not None:
             return hits, near
@@ -244,6 +247,8 @@ def load_lexicon(extra_dirs: tuple[Path, ...] = ()) -> Lexicon:
                    savings_exempt=frozenset(modifiers.get("savings_exempt", [])),
                    emphasis_blocks=tuple(modifiers.get("emphasis_blocks", [])),
                    lawful_items=_compile(modifiers.get("lawful_items", []), "modifiers.toml", "lawful_items"),
+                   exception_lead_ins=_compile(modifiers.get("exception_lead_ins", []), "modifiers.toml",
+                                               "exception_lead_ins"),
                    version=digest.hexdigest()[:12])
 
 

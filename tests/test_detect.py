@@ -79,3 +79,8 @@ def test_list_items_inherit_their_lead_in_unless_lawful_on_their_face():
 def test_a_heading_is_not_a_lead_in():
     fs = findings("第五条 不予退款的情形\n5.1 课程详情页会列明课时数量。\n")
     assert not [f for f in fs if f.text.startswith("课程详情页")]
+
+
+def test_items_under_an_exception_lead_in_inherit_nothing():
+    fs = findings("若非下列情况，恕不退费：\n（1）课程因平台原因未能按期开课的；\n（2）课程内容与介绍严重不符的。\n")
+    assert [f.text for f in fs if f.category == "no_refund" and f.text.startswith("课程")] == []
