@@ -84,3 +84,19 @@ def test_a_heading_is_not_a_lead_in():
 def test_items_under_an_exception_lead_in_inherit_nothing():
     fs = findings("若非下列情况，恕不退费：\n（1）课程因平台原因未能按期开课的；\n（2）课程内容与介绍严重不符的。\n")
     assert [f.text for f in fs if f.category == "no_refund" and f.text.startswith("课程")] == []
+
+
+def test_a_scorer_plugs_into_detection_and_is_explained():
+    from clause_audit.detect import detect
+    from clause_audit.lexicon import default_lexicon
+    from clause_audit.readers import read_bytes
+    from clause_audit.segment import segment
+
+    doc = read_bytes("会员服务一经开通，概不退款。\n".encode(), "a.txt")
+    clauses = segment(doc)
+    found, _ = detect(doc, clauses, default_lexicon(), scorer=lambda cs: [{"no_refund": 0.9} for _ in cs])
+    (f,) = [f for f in found if f.category == "no_refund"]
+    assert f.source == "both"
+    assert any(e.kind == "model" and e.text == "0.90" for e in f.evidence)
+    doubted, _ = detect(doc, clauses, default_lexicon(), scorer=lambda cs: [{"no_refund": 0.1} for _ in cs])
+    assert doubted[0].source == "lexicon" and doubted[0].confidence < f.confidence
