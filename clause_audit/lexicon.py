@@ -26,6 +26,7 @@ RULE_KEYS = {"id", "severity", "confidence", "terms", "patterns", "context", "un
 REQUIRED_KEYS = {"id", "severity", "message", "legal_basis", "suggestion", "examples"}
 MODIFIER_KEYS = {"savings", "savings_exempt", "emphasis_blocks", "lawful_items", "exception_lead_ins"}
 LEAD_IN_PENALTY = 0.1
+LEAD_IN_CACHE = 4096
 DATA_FILES = {"categories.toml", "citations.toml"}  # data for reports and tests, not rules
 MIN_EXAMPLES = 3
 MATCH_TIMEOUT = 1.0  # seconds per rule and clause; a clause is at most a few hundred characters
@@ -112,6 +113,8 @@ class Lexicon:
         if not is_lead_in(context):
             return hits, near
         if context not in self._lead_in_cache:
+            if len(self._lead_in_cache) > LEAD_IN_CACHE:
+                self._lead_in_cache.clear()  # bounded: a batch run sees endless distinct lead-ins
             lends = _search(self.exception_lead_ins, normalise(context)) is None
             self._lead_in_cache[context] = [h for h in self.match(context)[0]
                                             if h.severity != "info" and lends]

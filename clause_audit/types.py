@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,8 +39,6 @@ class SourceMap:
     anchors: tuple[tuple[int, int, int], ...] = ()
 
     def position(self, offset: int) -> tuple[int, int]:
-        from bisect import bisect_right
-
         if not self.anchors:
             return (1, offset + 1)
         i = bisect_right(self.anchors, (offset, float("inf"), float("inf"))) - 1

@@ -44,7 +44,10 @@ def read_path(path: str) -> Document:
         ReadError: missing, unreadable, too large, binary or undecodable input.
     """
     if path == "-":
-        return read_bytes(sys.stdin.buffer.read(MAX_BYTES + 1), "<stdin>")
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise ReadError(f"<stdin>: 输入过大（上限 {MAX_BYTES // 1048576} MB）")
+        return read_bytes(data, "<stdin>")
     p = Path(path)
     try:
         if p.is_dir():

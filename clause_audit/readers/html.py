@@ -6,7 +6,7 @@ import html
 import re
 from html.parser import HTMLParser
 
-from ..types import Document
+from ..types import Document, Span
 from .builder import TextBuilder
 from .text import decode
 
@@ -112,8 +112,6 @@ class _Renderer(HTMLParser):
         if tag == "pre":
             self.pre_depth -= 1
         if tag in HEADING_TAGS and self.heading_start is not None:
-            from ..types import Span
-
             if self.out.offset > self.heading_start:
                 self.out.headings.append(Span(self.heading_start, self.out.offset))
             self.heading_start = None
