@@ -11,10 +11,10 @@ CN_NUM = "一二三四五六七八九十百零〇两"
 # Numbering at the start of a line; the group names say which list style it belongs to.
 _NUMBER = re.compile(
     rf"""[ \t\u3000]*(?:
-      (?P<article>第[{CN_NUM}\d]+[条章节款部分篇])
+      (?P<article>第[{CN_NUM}\d]+[条章节款部分篇](?=[\s\u3000:：、.．]|$))
     | (?P<zh_top>[{CN_NUM}]+[、.．])
     | (?P<zh_paren>[（(][{CN_NUM}]+[）)])
-    | (?P<dotted>\d{{1,3}}(?:[.．]\d{{1,3}})+[.．、]?)
+    | (?P<dotted>\d{{1,3}}(?:[.．]\d{{1,3}})+[.．、]?(?![\d元%％角分万亿倍折个次天日月年周小时秒岁]))
     | (?P<arabic>\d{{1,3}}[.．、](?!\d))
     | (?P<arabic_paren>[（(]\d{{1,3}}[）)]|\d{{1,3}}[）)])
     | (?P<circled>[①-⑳])
@@ -30,10 +30,14 @@ _CLOSE = "）)」』”》】]〕"
 _CONTINUATION = re.compile(r"^(?:但|但是|除非|然而|不过)|^[^。；]{0,30}除外[。；]?$")
 _LEAD_IN = re.compile(r"[：:]\s*$")
 _HEADING_END_OF_ITEM = re.compile(r"(?:的|者|时|后|前)$")
+# Words that make a short line a clause, never a heading ("1. 会员费一经支付不退").
+_CLAUSE_WORDS = re.compile(r"有权|不得|不予|不退|不可|概不|均不|一律|应当|须|视为|即为|归(?:本|我|平台|公司|甲方)|"
+                           r"承担|无需|保留|最终解释|即生效")
 _TITLE_WORDS = re.compile(r"(?:协议|协定|条款|规则|细则|须知|声明|政策|说明|提示|总则|附则|定义|释义|其他|附录|目录)$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 MAX_CLAUSE = 400
 SPLIT_SEMICOLON_OVER = 160
+WRAP_MIN = 20  # a plain-text line this long ending mid-word was hard-wrapped
 BRACKET_REACH = 80  # a sentence end this far inside an open bracket ends the sentence anyway
 
 
@@ -53,7 +57,10 @@ class _Segmenter:
 
     def run(self) -> Iterator[Clause]:
         heading_spans = self.doc.headings
-        for start, end in _lines(self.text):
+        lines = _lines(self.text)
+        if self.doc.format == "text":  # hard-wrapped plain text: rejoin lines cut mid-sentence
+            lines = _rejoin_wrapped(self.text, lines)
+        for start, end in lines:
             start, end = _strip(self.text, start, end)
             if start >= end:
                 continue
@@ -67,9 +74,11 @@ class _Segmenter:
                 continue
             if style == "article":
                 self.section = number
-            if self.lead_in and (not style or style == self.lead_in_style):
+            if self.lead_in and style and style == self.lead_in_style:
                 self.lead_in = ""
             context = self.lead_in or self.section
+            if self.lead_in and not style and self.text[end - 1] in "。.":
+                self.lead_in = ""  # an unnumbered list (<li>, plain lines) ends with its full stop
             pieces = list(self._inline_items(body_start, end, number))
             for k, (piece_start, piece_end, piece_number) in enumerate(pieces):
                 yield from self._sentences(piece_start, piece_end, piece_number, context)
@@ -117,6 +126,44 @@ def _lines(text: str) -> Iterator[tuple[int, int]]:
     yield pos, len(text)
 
 
+def _rejoin_wrapped(text: str, lines: Iterator[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Merge a line into the next when it stops mid-sentence and the next is not a new item."""
+    pending: tuple[int, int] | None = None
+    for start, end in lines:
+        a, b = _strip(text, start, end)
+        if pending is not None:
+            if a < b and not _starts_item(text[a:b]):
+                pending = (pending[0], end)
+                if _wrapped(text, a, b):
+                    continue
+                yield pending
+                pending = None
+                continue
+            yield pending
+            pending = None
+        if a < b and _wrapped(text, a, b):
+            pending = (start, end)
+        else:
+            yield start, end
+    if pending is not None:
+        yield pending
+
+
+def _wrapped(text: str, a: int, b: int) -> bool:
+    last = text[b - 1]
+    if last in "，、,":
+        return True
+    if not last.isalnum():
+        return False
+    # long lines ending mid-word, or lines where a new sentence began and was cut ("……。本公司对本协议享有")
+    return b - a >= WRAP_MIN or any(ch in _SENTENCE_END for ch in text[a:b])
+
+
+def _starts_item(line: str) -> bool:
+    match = _NUMBER.match(line)
+    return bool(match and any(match.groupdict().values()))
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (text[start].isspace() or text[start] == "\ufeff"):
         start += 1
@@ -156,7 +203,7 @@ def _is_heading(line: str, match: re.Match | None, style: str, headings: tuple[S
     title = line[match.end():].strip() if match else line.strip()
     if not title:
         return True  # a bare number on its own line
-    if any(ch in title for ch in "。；;！？!?：:，,"):
+    if any(ch in title for ch in "。；;！？!?：:，,") or _CLAUSE_WORDS.search(title):
         return False
     if not style:
         return not in_list and len(title) <= 30 and bool(_TITLE_WORDS.search(title))

@@ -112,3 +112,38 @@ def test_long_items_split_at_semicolons_short_ones_do_not():
 
 def test_empty_and_whitespace_only_documents_have_no_clauses():
     assert clauses_of("") == [] and clauses_of(" \n\r\n\t ") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["1. 会员费一经支付不退", "一、会员费一经支付不退", "8.3 虚拟商品一经售出不退不换", "第八条 本协议最终解释权归本公司所有",
+     "本平台有权随时修改本规则", "用户注册即视为同意本协议"],
+)
+def test_short_unpunctuated_clauses_are_not_taken_for_headings(line):
+    assert len(clauses_of(line + "\n")) == 1
+
+
+@pytest.mark.parametrize("line", ["第五条 退款规则", "四、自动续费", "第七条 协议的变更与终止", "1.2 会员服务"])
+def test_short_titles_are_headings(line):
+    assert clauses_of(line + "\n") == []
+
+
+def test_cross_references_and_amounts_are_not_numbering():
+    cs = clauses_of("第3条规定的情形除外，会员费一经支付不予退还。\n1.5元/天的服务费不予退还。\n")
+    assert [(c.number, c.text[:4]) for c in cs] == [("", "第3条规"), ("", "1.5元")]
+
+
+def test_unnumbered_items_after_a_lead_in_carry_it_until_a_full_stop():
+    cs = clauses_of("以下情形不予退款：\n已使用会员权益的；\n超过7日的。\n其他说明。\n")
+    assert [c.context for c in cs[1:]] == ["以下情形不予退款：", "以下情形不予退款：", ""]
+
+
+def test_hard_wrapped_plain_text_is_rejoined_so_carve_outs_stay_with_their_clause():
+    text = "第五条 会员服务开通后，除商品存在质量问题外，\n概不退还。本公司对本协议享有\n最终解释权。\n第六条 其他。\n"
+    cs = clauses_of(text)
+    assert [c.text for c in cs] == ["会员服务开通后，除商品存在质量问题外，\n概不退还。", "本公司对本协议享有\n最终解释权。", "其他。"]
+
+
+def test_short_unpunctuated_lines_are_not_joined():
+    cs = clauses_of("以下情形不予退款：\n已下载课件的\n已开课\n")
+    assert [c.text for c in cs][1:] == ["已下载课件的", "已开课"]
