@@ -209,6 +209,15 @@ def default_lexicon() -> Lexicon:
 
 
 @cache
+def vocabulary() -> frozenset[str]:
+    """Return the Chinese characters our rule files use: a profile of agreement text for encoding guesses."""
+    chars: set[str] = set()
+    for path in lexicon_dir().glob("*.toml"):
+        chars.update(ch for ch in normalise(path.read_text(encoding="utf-8")) if "\u3400" <= ch <= "\u9fff")
+    return frozenset(chars)
+
+
+@cache
 def categories() -> dict[str, dict[str, str]]:
     """Return the display name and summary of each category id, in TAXONOMY.md order."""
     data = tomllib.loads(_read_data_file("categories.toml"))

@@ -66,5 +66,7 @@ def read_path(path: str) -> Document:
 
 
 def _looks_like_html(data: bytes) -> bool:
-    head = data[:1024].lstrip().lower()
+    head = data[:2048].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    while head.startswith(b"<!--") and b"-->" in head:
+        head = head[head.index(b"-->") + 3:].lstrip()
     return head.startswith((b"<!doctype html", b"<html"))

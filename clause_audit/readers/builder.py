@@ -49,8 +49,10 @@ class TextBuilder:
                 i = j
                 continue
             j = i
-            while j < n and (preformatted or not text[j].isspace()):
+            while j < n and (not text[j].isspace() if not preformatted else text[j] not in "\r\n"):
                 j += 1
+            if preformatted and j < n:
+                j += 1 + (text.startswith("\r\n", j))  # keep the line break, anchor the next line anew
             self._flush_space(text[i])
             self._emit(text[i:j], line, column)
             line, column = _advance(text, i, j, line, column)

@@ -16,6 +16,7 @@ BLOCK_TAGS = frozenset(
 EMPHASIS_TAGS = frozenset({"b", "strong", "u", "ins", "mark"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 SKIP_TAGS = frozenset({"script", "style", "head", "noscript", "template", "svg", "iframe", "object"})
+_HEAD_CONTENT = frozenset({"title", "meta", "link", "style", "script", "base", "noscript", "template"})
 VOID_TAGS = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
 
 _BOLD = re.compile(r"font-weight\s*:\s*(?:bold(?:er)?|[6-9]00)\b", re.I)
@@ -61,6 +62,8 @@ class _Renderer(HTMLParser):
 
     # -- structure ------------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.stack and self.stack[-1][0] == "head" and tag not in _HEAD_CONTENT:
+            self.handle_endtag("head")  # HTML5: </head> may be omitted; body content closes it
         if tag in SKIP_TAGS:
             if tag != "head" or not self.skip_depth:
                 self.stack.append((tag, False))

@@ -31,12 +31,16 @@ def read_markdown(data: bytes, path: str) -> Document:
             out.break_block()
             continue
         if not stripped or re.fullmatch(r"(?:[-*_][ \t]*){3,}", stripped):
+            out.end_emphasis()  # CommonMark: emphasis never spans a blank line
+            state.update(bold=False, under=False, tags=0)
             out.break_block()
             continue
         column = 1
         line = raw
         heading = _HEADING.match(line)
         if heading:
+            out.end_emphasis()
+            state.update(bold=False, under=False, tags=0)
             out.break_block()
             column += heading.end()
             line = _CLOSING_HASHES.sub("", line[heading.end():])
@@ -66,8 +70,8 @@ def _inline(out: TextBuilder, line: str, number: int, column: int, state: dict) 
             out.add(line[pos:match.start()], number, column + pos)
         token = match.group(0)
         pos = match.end()
-        if match.group(1) is not None:  # a link: keep its text
-            out.add(match.group(1), number, column + match.start() + 1)
+        if match.group(1) is not None:  # a link or image: keep its text
+            out.add(match.group(1), number, column + match.start() + token.index("[") + 1)
             continue
         if match.group(2) is not None:  # an escaped character
             out.add(match.group(2), number, column + match.start() + 1)

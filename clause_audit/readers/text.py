@@ -8,8 +8,7 @@ from ..types import Document, SourceMap
 from .errors import ReadError
 
 # Control characters that never occur in a real agreement (tab, LF, CR, FF and ESC-free text only).
-_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
-_CANDIDATES = ("gb18030", "big5", "utf_16")
+_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v", "\x1a"}  # \x1a: DOS end-of-file mark
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -20,10 +19,17 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     """
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[3:], "utf-8", name), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return _strict(data, "utf-32", name), "utf-32"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", name), "utf-16"
     if b"\x00" in data:
-        raise ReadError(f"{name}: 不是文本文件（含有空字节，可能是二进制文件）")
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            raise ReadError(f"{name}: 不是文本文件（含有空字节，可能是二进制文件）")
+        text = _strict(data, encoding, name)
+        _reject_binary(text, name)
+        return text, encoding
     try:
         text = data.decode("utf-8")
         encoding = "utf-8"
@@ -53,11 +59,36 @@ def _guess_legacy(data: bytes, name: str) -> tuple[str, str]:
         raise ReadError(f"{name}: 无法识别文件编码（不是 UTF-8、GB18030/GBK 或 Big5 文本）")
     if len(decoded) == 1:
         return next(iter(decoded.items()))[::-1]
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=list(decoded)).best()
-    encoding = best.encoding if best is not None and best.encoding in decoded else "gb18030"
+    # Both decode: the right one reads as agreement text. Score each by how many of its Chinese
+    # characters occur in our lexicons (simplified and traditional alike); GB18030 wins ties.
+    scores = {enc: _vocabulary_share(text) for enc, text in decoded.items()}
+    encoding = max(decoded, key=lambda enc: (scores[enc], enc == "gb18030"))
     return decoded[encoding], encoding
+
+
+def _vocabulary_share(text: str) -> float:
+    from ..lexicon import normalise, vocabulary
+
+    chinese = [ch for ch in normalise(text[:20000]) if "\u3400" <= ch <= "\u9fff"]
+    if not chinese:
+        return 0.0
+    known = vocabulary()
+    return sum(ch in known for ch in chinese) / len(chinese)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Recognise UTF-16 without a BOM: the byte order that decodes to agreement text, if either does."""
+    if len(data) % 2 or len(data) < 4:
+        return None
+    best, best_share = None, 0.5
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            share = _vocabulary_share(data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+        if share >= best_share:
+            best, best_share = encoding, share
+    return best
 
 
 def _reject_binary(text: str, name: str) -> None:
@@ -65,7 +96,7 @@ def _reject_binary(text: str, name: str) -> None:
     if not sample:
         return
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in _ALLOWED_CONTROLS)
-    if controls / len(sample) > 0.01:
+    if controls > 2 and controls / len(sample) > 0.01:
         raise ReadError(f"{name}: 不是文本文件（控制字符过多，可能是二进制文件）")
 
 

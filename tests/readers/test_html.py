@@ -68,3 +68,14 @@ def test_unclosed_and_stray_tags_do_not_leak_emphasis():
 def test_deeply_nested_divs():
     doc = read("<div>" * 5000 + "内容。" + "</div>" * 5000)
     assert doc.text.strip() == "内容。"
+
+
+def test_omitted_head_end_tag_does_not_hide_the_body():
+    doc = read("<html><head><title>协议</title><meta charset=utf-8><body><p>会员费一经支付概不退还。</p></body></html>")
+    assert doc.text.strip() == "会员费一经支付概不退还。"
+
+
+def test_preformatted_lines_keep_their_own_positions():
+    html = "<pre>第一条 甲。\n第二条 会员不退。\n</pre>"
+    doc = read(html)
+    assert doc.source_map.position(doc.text.index("会员不退")) == (2, 5)

@@ -29,3 +29,13 @@ def test_positions_are_in_the_markdown_source():
 def test_soft_wrapped_paragraph_is_joined():
     doc = read("会员服务一经开通\n不予退款。\n\n下一段。")
     assert doc.text.split("\n")[:2] == ["会员服务一经开通不予退款。", "下一段。"]
+
+
+def test_emphasis_does_not_leak_across_paragraphs():
+    doc = read("**重要提示：\n\n会员费不退。\n")
+    assert "会员费不退" not in "".join(doc.text[s.start:s.end] for s in doc.emphasis)
+
+
+def test_image_alt_text_position():
+    doc = read("![示意图](a.png)")
+    assert doc.source_map.position(doc.text.index("示意图")) == (1, 3)

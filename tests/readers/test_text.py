@@ -75,3 +75,34 @@ def test_missing_file_and_directory_are_clear_errors(tmp_path):
 def test_unsupported_office_format_says_so():
     with pytest.raises(ReadError, match="docx"):
         read_bytes(b"PK\x03\x04", "合同.docx")
+
+
+@pytest.mark.parametrize("text", ["退款", "不退款", "会员", "价格€10，概不退款。", "本商品一经售出，概不退换。"])
+def test_short_gbk_texts_are_not_taken_for_big5(text):
+    data = text.encode("gb18030")
+    assert read_bytes(data, "a.txt").text == text
+
+
+@pytest.mark.parametrize("text", ["概不負責", "會員費用不予退還。", "本公司保留最終解釋權"])
+def test_short_big5_texts_are_not_taken_for_gbk(text):
+    assert read_bytes(text.encode("big5"), "a.txt").text == text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(encoding):
+    doc = read_bytes(AGREEMENT.encode(encoding), "a.txt")
+    assert doc.text == AGREEMENT and doc.encoding == encoding
+
+
+def test_utf32_with_bom():
+    doc = read_bytes(AGREEMENT.encode("utf-32"), "a.txt")
+    assert doc.text == AGREEMENT and doc.encoding == "utf-32"
+
+
+def test_dos_end_of_file_mark_is_not_binary():
+    assert read_bytes("会员费不退。\x1a".encode(), "a.txt").text == "会员费不退。\x1a"
+
+
+def test_html_on_stdin_with_bom_or_leading_comment_is_sniffed():
+    for data in (b"\xef\xbb\xbf<!DOCTYPE html><p>x</p>", b"<!-- saved from url -->\n<html><p>x</p></html>"):
+        assert read_bytes(data, "<stdin>").format == "html"
