@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from .detect import Scorer, detect
 from .grade import grade
@@ -23,12 +24,19 @@ def audit_document(doc: Document, lexicon: Lexicon | None = None,
                           document=doc, near_misses=tuple(near_misses))
 
 
+def printable(name: str) -> str:
+    """Make a file name from the OS (undecodable bytes kept as surrogates) safe to print as UTF-8."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def audit_path(path: str, lexicon: Lexicon | None = None, scorer: Scorer | None = None) -> DocumentReport:
     """Audit one file (or '-' for stdin); an unreadable input gives a report with `error` set."""
     try:
         doc = read_path(path)
     except ReadError as exc:
-        return DocumentReport(path="<stdin>" if path == "-" else path, error=str(exc))
+        return DocumentReport(path="<stdin>" if path == "-" else printable(path), error=printable(str(exc)))
+    if doc.path != printable(doc.path):
+        doc = replace(doc, path=printable(doc.path))
     return audit_document(doc, lexicon, scorer)
 
 

@@ -62,7 +62,8 @@ def cli() -> None:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式。")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="写入文件而不是标准输出。")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, readable=False, allow_dash=True, path_type=Path),
+              help="写入文件而不是标准输出（- 为标准输出）。")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
               help="有此严重程度及以上的发现时退出码为 1。")
 @click.option("--explain", is_flag=True, help="显示每处发现的证据，以及被例外排除的匹配。")
@@ -77,6 +78,11 @@ def audit(files: tuple[str, ...], fmt: str, output: Path | None, fail_on: str, e
     """
     from .audit import audit as run_audit
     from .report import FORMATS
+
+    if files.count("-") > 1:
+        raise InputError("标准输入（-）只能给出一次")
+    if output is not None and str(output) == "-":
+        output = None
 
     lexicon = _lexicon()
     report = run_audit(files, lexicon=lexicon)
@@ -191,4 +197,7 @@ def _lexicon():
 
 def main() -> None:
     """Entry point of the console script."""
+    for stream in (sys.stdout, sys.stderr):  # help and errors must not crash on a cp1252/latin-1 console
+        if stream is not None and not _console_can_show_chinese(stream) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     cli(prog_name="clause-audit")

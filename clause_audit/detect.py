@@ -13,7 +13,8 @@ from .types import Clause, Document, Evidence, Finding, Span, severity_rank
 # A scorer maps clauses to per-category probabilities; the classifier (a later stage) plugs in here.
 Scorer = Callable[[Sequence[Clause]], list[dict[str, float]]]
 EXTRA_RULE_BONUS = 0.02
-_NUMBERING = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[条章节款]|[（(]?[一二三四五六七八九十\d]+(?:[.．]\d+)*[）)、.．]?)")
+_NUMBERING = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[条章节款](?=\s)|[（(][一二三四五六七八九十\d]+[）)]|"
+                        r"[一二三四五六七八九十\d]+(?:[.．]\d+)*(?:[）)、]|[.．](?!\d)|(?=\s)))")
 
 
 def detect(doc: Document, clauses: Sequence[Clause], lexicon: Lexicon,

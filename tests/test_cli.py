@@ -189,3 +189,27 @@ def test_golden_output(runner, monkeypatch, name, fmt):
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(actual, encoding="utf-8")
     assert actual == golden.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 after checking the diff"
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_help_on_a_western_console_does_not_crash(encoding):
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    for args in (["--help"], ["audit", "--help"]):
+        proc = subprocess.run([sys.executable, "-m", "clause_audit", *args], capture_output=True, env=env)
+        assert proc.returncode == 0 and b"Traceback" not in proc.stderr
+
+
+def test_closed_stdin_and_unbounded_devices_are_clear_errors(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "clause_audit", "audit", "-"], capture_output=True,
+                          stdin=subprocess.DEVNULL, text=True, encoding="utf-8")
+    assert proc.returncode == 0  # empty stdin: an empty report
+    proc = subprocess.run([sys.executable, "-c", "import sys; sys.stdin.close(); sys.stdin = None; "
+                           "from clause_audit.cli import main; sys.argv = ['clause-audit', 'audit', '-']; main()"],
+                          capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_dash_twice_and_output_dash(runner):
+    assert runner.invoke(cli, ["audit", "-", "-"], input=b"x").exit_code == 2
+    result = runner.invoke(cli, ["audit", "--format", "json", "-o", "-", str(DATA / "membership.txt")])
+    assert json.loads(result.stdout)["documents"]

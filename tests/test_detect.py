@@ -100,3 +100,9 @@ def test_a_scorer_plugs_into_detection_and_is_explained():
     assert any(e.kind == "model" and e.text == "0.90" for e in f.evidence)
     doubted, _ = detect(doc, clauses, default_lexicon(), scorer=lambda cs: [{"no_refund": 0.1} for _ in cs])
     assert doubted[0].source == "lexicon" and doubted[0].confidence < f.confidence
+
+
+def test_fingerprint_keeps_leading_amounts_and_periods():
+    assert fingerprint("r", "7日后不予退款。") != fingerprint("r", "30日后不予退款。")
+    assert fingerprint("r", "一年内有效。") != fingerprint("r", "十年内有效。")
+    assert fingerprint("r", "（2）会员不退。") == fingerprint("r", "3、会员不退。") == fingerprint("r", "第四条 会员不退。")

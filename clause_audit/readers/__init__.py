@@ -44,6 +44,8 @@ def read_path(path: str) -> Document:
         ReadError: missing, unreadable, too large, binary or undecodable input.
     """
     if path == "-":
+        if sys.stdin is None or not hasattr(sys.stdin, "buffer"):
+            raise ReadError("<stdin>: 标准输入不可用")
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             raise ReadError(f"<stdin>: 输入过大（上限 {MAX_BYTES // 1048576} MB）")
@@ -52,10 +54,10 @@ def read_path(path: str) -> Document:
     try:
         if p.is_dir():
             raise ReadError(f"{path}: 是目录，请给出文件")
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(f"{path}: 文件过大（{size // 1048576} MB，上限 {MAX_BYTES // 1048576} MB）")
-        data = p.read_bytes()
+        with p.open("rb") as handle:  # read with a limit: /dev/zero and pipes report size 0
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise ReadError(f"{path}: 文件过大（上限 {MAX_BYTES // 1048576} MB）")
     except FileNotFoundError:
         raise ReadError(f"{path}: 文件不存在") from None
     except PermissionError:

@@ -39,7 +39,9 @@ def _document(doc: DocumentReport, style, explain: bool) -> list[str]:
     head = f"{doc.path}  ({doc.format}, {doc.encoding or '-'}, {len(doc.clauses)} 条)"
     lines = [style(head, bold=True) + "  评级 " + style(doc.grade or "-", fg=GRADE_COLOURS.get(doc.grade or ""), bold=True),
              "  " + " · ".join(f"{LABELS[s]} {counts[s]}" for s in ("error", "warning", "info"))]
-    if not doc.findings:
+    if not doc.clauses:
+        lines.append("  未提取到任何条款（文件为空，或没有可读的正文）。")
+    elif not doc.findings:
         lines.append("  未发现可疑条款。")
     smap = doc.document.source_map if doc.document else None
     names = categories()
