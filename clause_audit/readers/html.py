@@ -19,10 +19,16 @@ SKIP_TAGS = frozenset({"script", "style", "head", "noscript", "template", "svg",
 _HEAD_CONTENT = frozenset({"title", "meta", "link", "style", "script", "base", "noscript", "template"})
 VOID_TAGS = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
 
-_BOLD = re.compile(r"font-weight\s*:\s*(?:bold(?:er)?|[6-9]00)\b", re.I)
+_BOLD = re.compile(r"font-weight\s*:\s*(?:bold(?:er)?|[6-9]00)\b|\bfont\s*:[^;]*\b(?:bold(?:er)?|[6-9]00)\b", re.I)
 _UNDERLINE = re.compile(r"text-decoration(?:-line)?\s*:[^;]*\bunderline\b", re.I)
+_PLAIN = re.compile(r"font-weight\s*:\s*(?:normal|lighter|[1-5]00)\b|text-decoration(?:-line)?\s*:\s*none\b", re.I)
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
+
+
+def style_plain(style: str) -> bool:
+    """Whether a declaration list switches emphasis off (font-weight: normal, text-decoration: none)."""
+    return bool(_PLAIN.search(style)) and not style_emphasizes(style)
 
 
 def style_emphasizes(style: str) -> bool:
@@ -30,15 +36,17 @@ def style_emphasizes(style: str) -> bool:
     return bool(_BOLD.search(style) or _UNDERLINE.search(style))
 
 
-def emphasis_selectors(css: str) -> tuple[set[str], set[str]]:
-    """Return (classes, tags) that a <style> block makes bold or underlined."""
+def emphasis_selectors(css: str, plain: bool = False) -> tuple[set[str], set[str]]:
+    """Return (classes, tags) that a <style> block makes bold or underlined (or, with plain, normal)."""
     classes: set[str] = set()
     tags: set[str] = set()
     for selectors, body in _RULE.findall(css):
-        if not style_emphasizes(body):
+        if not (style_plain(body) if plain else style_emphasizes(body)):
             continue
         for selector in selectors.split(","):
             last = selector.strip().split()[-1] if selector.strip() else ""
+            if ":" in last:
+                continue  # :hover, :focus, ::before — not what a reader sees at rest
             found = re.findall(r"\.([\w-]+)", last)
             if found:
                 classes.update(found)
@@ -52,11 +60,12 @@ class _Renderer(HTMLParser):
         super().__init__(convert_charrefs=False)
         self.out = TextBuilder()
         self.stack: list[tuple[str, bool]] = []
-        self.emphasis_depth = 0
+        self.marks: list[bool] = []  # explicit emphasis on (True) / off (False) of the open elements
         self.skip_depth = 0
         self.pre_depth = 0
         self.heading_start: int | None = None
         self.classes: set[str] = set()
+        self.plain_classes: set[str] = set()
         self.tags: set[str] = set()
         self._style_text: list[str] = []
 
@@ -79,10 +88,10 @@ class _Renderer(HTMLParser):
             self.pre_depth += 1
         emphasizes = self._emphasizes(tag, dict(attrs))
         self.stack.append((tag, emphasizes))
-        if emphasizes:
-            if not self.emphasis_depth:
-                self.out.begin_emphasis()
-            self.emphasis_depth += 1
+        if emphasizes is not None:
+            before = self._emphasized()
+            self.marks.append(emphasizes)
+            self._switch(before)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in BLOCK_TAGS:
@@ -103,15 +112,17 @@ class _Renderer(HTMLParser):
         if tag in SKIP_TAGS and self.skip_depth:
             self.skip_depth -= 1
             if tag == "style":
-                classes, tags = emphasis_selectors("".join(self._style_text))
+                css = "".join(self._style_text)
+                classes, tags = emphasis_selectors(css)
                 self.classes |= classes
-                self.tags |= tags
+                self.tags |= tags - HEADING_TAGS
+                self.plain_classes |= emphasis_selectors(css, plain=True)[0]
                 self._style_text.clear()
             return
-        if emphasizes:
-            self.emphasis_depth -= 1
-            if not self.emphasis_depth:
-                self.out.end_emphasis()
+        if emphasizes is not None and self.marks:
+            before = self._emphasized()
+            self.marks.pop()
+            self._switch(before)
         if tag == "pre":
             self.pre_depth -= 1
         if tag in HEADING_TAGS and self.heading_start is not None:
@@ -121,13 +132,25 @@ class _Renderer(HTMLParser):
         if tag in BLOCK_TAGS:
             self.out.break_block()
 
-    def _emphasizes(self, tag: str, attrs: dict[str, str | None]) -> bool:
-        if tag in EMPHASIS_TAGS or tag in self.tags:
-            return True
-        if style_emphasizes(attrs.get("style") or ""):
-            return True
+    def _emphasized(self) -> bool:
+        return bool(self.marks) and self.marks[-1]
+
+    def _switch(self, before: bool) -> None:
+        after = self._emphasized()
+        if after and not before:
+            self.out.begin_emphasis()
+        elif before and not after:
+            self.out.end_emphasis()
+
+    def _emphasizes(self, tag: str, attrs: dict[str, str | None]) -> bool | None:
+        """True when the element turns emphasis on, False when it turns it off, None when neither."""
+        style = attrs.get("style") or ""
         classes = set((attrs.get("class") or "").split())
-        return bool(classes & self.classes)
+        if style_plain(style) or classes & self.plain_classes:
+            return False
+        if tag in EMPHASIS_TAGS or tag in self.tags or style_emphasizes(style) or classes & self.classes:
+            return True
+        return None
 
     # -- text -----------------------------------------------------------------------------
     def handle_data(self, data: str) -> None:

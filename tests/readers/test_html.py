@@ -79,3 +79,10 @@ def test_preformatted_lines_keep_their_own_positions():
     html = "<pre>第一条 甲。\n第二条 会员不退。\n</pre>"
     doc = read(html)
     assert doc.source_map.position(doc.text.index("会员不退")) == (2, 5)
+
+
+def test_normal_weight_inside_bold_and_hover_rules_are_not_emphasis():
+    doc = read("<style>.n{font-weight:normal} .h:hover{text-decoration:underline} .f{font: bold 14px serif}</style>"
+               "<p><b>加粗<span style='font-weight:normal'>常规</span>再加粗</b> <strong class='n'>类常规</strong> "
+               "<span class='h'>悬停</span> <span class='f'>简写加粗</span></p>")
+    assert emphasized_texts(doc) == ["加粗", "再加粗", "简写加粗"]
