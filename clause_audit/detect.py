@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from .lexicon import Lexicon, RuleHit, normalise
+from .lexicon import Lexicon, RuleHit, messages, normalise
 from .types import Clause, Document, Evidence, Finding, Span, severity_rank
 
 # A scorer maps clauses to per-category probabilities; the classifier (a later stage) plugs in here.
@@ -23,7 +23,8 @@ def detect(doc: Document, clauses: Sequence[Clause], lexicon: Lexicon,
     scores = scorer(clauses) if scorer else [{} for _ in clauses]
     findings: list[Finding] = []
     near_misses: list[Evidence] = []
-    for clause, clause_scores in zip(clauses, scores, strict=False):
+    words = messages()["evidence"]
+    for clause, clause_scores in zip(clauses, scores, strict=True):
         hits, near = lexicon.match_clause(clause.text, clause.context)
         by_category: dict[str, list[RuleHit]] = {}
         for hit in hits:
@@ -33,7 +34,7 @@ def detect(doc: Document, clauses: Sequence[Clause], lexicon: Lexicon,
                                      lexicon.emphasis_blocks))
         for miss in near:
             near_misses.append(Evidence("pattern", miss.matched, clause.span.start, clause.span.end,
-                                        f"{miss.rule.id} 被例外排除：{miss.cancelled_by}"))
+                                        words["cancelled"].format(rule=miss.rule.id, by=miss.cancelled_by)))
     return findings, near_misses
 
 
@@ -47,19 +48,20 @@ def _finding(doc: Document, clause: Clause, hits: list[RuleHit], model_score: fl
     if model_score is not None:
         confidence = round((confidence + model_score) / 2, 2) if model_score < confidence else confidence
         source = "both" if model_score >= 0.5 else "lexicon"
+    words = messages()["evidence"]
     evidence: list[Evidence] = []
     for hit in hits:
-        detail = hit.rule.id + (f"；含保留条款“{hit.saved_by}”，严重程度降一级" if hit.saved_by else "")
+        detail = hit.rule.id + (words["savings"].format(phrase=hit.saved_by) if hit.saved_by else "")
         if hit.lead_in:
             evidence.append(Evidence("context", hit.matched, None, None,
-                                     f"{detail}；列表引导语“{hit.lead_in}”适用于本项"))
+                                     detail + words["lead_in"].format(lead_in=hit.lead_in)))
             continue
         start = clause.span.start + hit.start
         evidence.append(Evidence("pattern", hit.matched, start, start + len(hit.matched), detail))
     for word in best.context_words:
-        evidence.append(Evidence("context", word, detail="上下文提高置信度"))
+        evidence.append(Evidence("context", word, detail=words["context"]))
     if model_score is not None:
-        evidence.append(Evidence("model", f"{model_score:.2f}", detail="模型概率"))
+        evidence.append(Evidence("model", f"{model_score:.2f}", detail=words["model"]))
     return Finding(
         rule=rule.id, category=rule.category, severity=best.severity, confidence=round(confidence, 2),
         span=clause.span, text=clause.text, message=rule.message, legal_basis=rule.legal_basis,

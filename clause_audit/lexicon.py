@@ -27,7 +27,7 @@ REQUIRED_KEYS = {"id", "severity", "message", "legal_basis", "suggestion", "exam
 MODIFIER_KEYS = {"savings", "savings_exempt", "emphasis_blocks", "lawful_items", "exception_lead_ins"}
 LEAD_IN_PENALTY = 0.1
 LEAD_IN_CACHE = 4096
-DATA_FILES = {"categories.toml", "citations.toml"}  # data for reports and tests, not rules
+DATA_FILES = {"categories.toml", "citations.toml", "messages.toml"}  # data for reports and tests, not rules
 MIN_EXAMPLES = 3
 MATCH_TIMEOUT = 1.0  # seconds per rule and clause; a clause is at most a few hundred characters
 CONTEXT_BONUS = 0.03
@@ -206,6 +206,12 @@ def _read_data_file(name: str) -> str:
 def default_lexicon() -> Lexicon:
     """Load the shipped rules once per process."""
     return load_lexicon()
+
+
+@cache
+def messages() -> dict[str, dict[str, str]]:
+    """Return the report wording of lexicons/messages.toml (severity labels, evidence templates)."""
+    return tomllib.loads(_read_data_file("messages.toml"))
 
 
 @cache

@@ -8,11 +8,10 @@ from collections import Counter
 import click
 
 from .. import __version__
-from ..lexicon import CATEGORIES, categories
+from ..lexicon import CATEGORIES, categories, messages
 from ..types import DocumentReport, Finding, Report, severity_rank
 from .records import DISCLAIMER
 
-LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 GRADE_COLOURS = {"A": "green", "B": "green", "C": "yellow", "D": "red", "E": "red"}
 EXCERPT = 90
@@ -35,10 +34,11 @@ def render(report: Report, *, color: bool = False, explain: bool = False, **_: o
 def _document(doc: DocumentReport, style, explain: bool) -> list[str]:
     if doc.error:
         return [style(f"{doc.path}  无法审查：", bold=True) + style(doc.error, fg="red")]
+    labels = messages()["severity"]
     counts = Counter(f.severity for f in doc.findings if not f.suppressed)
     head = f"{doc.path}  ({doc.format}, {doc.encoding or '-'}, {len(doc.clauses)} 条)"
     lines = [style(head, bold=True) + "  评级 " + style(doc.grade or "-", fg=GRADE_COLOURS.get(doc.grade or ""), bold=True),
-             "  " + " · ".join(f"{LABELS[s]} {counts[s]}" for s in ("error", "warning", "info"))]
+             "  " + " · ".join(f"{labels[s]} {counts[s]}" for s in ("error", "warning", "info"))]
     if not doc.clauses:
         lines.append("  未提取到任何条款（文件为空，或没有可读的正文）。")
     elif not doc.findings:
@@ -71,7 +71,7 @@ def _finding(f: Finding, smap, style, explain: bool) -> list[str]:
         number = f"{f.section} › {number}" if number else f.section
     where = " · ".join(x for x in (number, f"第 {line} 行" if line else "") if x)
     mark = {True: "已加粗/突出", False: "未突出显示", None: ""}[f.emphasized]
-    badge = style(f"{LABELS[f.severity]}", fg=COLOURS[f.severity], bold=True)
+    badge = style(messages()["severity"][f.severity], fg=COLOURS[f.severity], bold=True)
     suppressed = style("  [已抑制]", dim=True) if f.suppressed else ""
     head = f"    {badge}  {where}  {style(f.rule, dim=True)}  置信度 {f.confidence:.2f}"
     head += f"  来源 {f.source}" + (f"  [{mark}]" if mark else "") + suppressed
@@ -132,7 +132,7 @@ def _totals(report: Report) -> str:
     counts = Counter(f.severity for f in active)
     errors = sum(1 for d in report.documents if d.error)
     parts = [f"共 {len(report.documents)} 个文件", f"{len(active)} 处发现",
-             f"错误 {counts['error']}", f"警告 {counts['warning']}", f"提示 {counts['info']}"]
+             *(f"{messages()['severity'][s]} {counts[s]}" for s in ("error", "warning", "info"))]
     if errors:
         parts.append(f"{errors} 个文件无法读取")
     return "，".join(parts) + "。"
