@@ -160,7 +160,7 @@ def _rule_record(rule, detailed: bool) -> dict:  # noqa: ANN001
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--errors", "show_errors", type=int, default=0, help="列出前 N 个判错的条款。")
 def evaluate(file: Path, split: str | None, fmt: str, show_errors: int) -> None:
-    """按分类报告检测器在标注条款（JSONL）上的精确率、召回率与 F1。
+    """按分类报告检测器在标注条款（JSONL 文件或含 JSONL 的目录）上的精确率、召回率与 F1。
 
     \b
     每行：{"text": "...", "context": "...", "labels": ["no_refund", ...], "split": "test"}

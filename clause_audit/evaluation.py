@@ -61,6 +61,16 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4), "support": tp + fn}
 
 
+def load_corpus(path: Path, split: str | None = None) -> list[dict]:
+    """Read annotated clauses from a JSONL file, or from every *.jsonl below a directory."""
+    if path.is_dir():
+        files = sorted(path.rglob("*.jsonl"))
+        if not files:
+            raise CorpusError(f"{path}: 目录中没有 .jsonl 文件")
+        return [row for f in files for row in load_jsonl(f, split)]
+    return load_jsonl(path, split)
+
+
 def load_jsonl(path: Path, split: str | None = None) -> list[dict]:
     """Read annotated clauses ({"text", "context", "labels", "split", ...} per line)."""
     rows = []

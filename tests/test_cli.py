@@ -213,3 +213,15 @@ def test_dash_twice_and_output_dash(runner):
     assert runner.invoke(cli, ["audit", "-", "-"], input=b"x").exit_code == 2
     result = runner.invoke(cli, ["audit", "--format", "json", "-o", "-", str(DATA / "membership.txt")])
     assert json.loads(result.stdout)["documents"]
+
+
+def test_evaluate_reads_a_directory_of_jsonl(runner, tmp_path):
+    (tmp_path / "a.jsonl").write_text(json.dumps({"text": "会员费一经支付概不退还。", "labels": ["no_refund"]},
+                                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"text": "支持七天无理由退款。", "labels": []},
+                                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["evaluate", "--format", "json", str(tmp_path)])
+    assert result.exit_code == 0 and json.loads(result.stdout)["lexicon"]["clauses"] == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert runner.invoke(cli, ["evaluate", str(empty)]).exit_code == 2
