@@ -166,11 +166,11 @@ def evaluate(file: Path, split: str | None, fmt: str, show_errors: int) -> None:
     每行：{"text": "...", "context": "...", "labels": ["no_refund", ...], "split": "test"}
     例：clause-audit evaluate corpus/heldout/clauses.jsonl
     """
-    from .evaluation import CorpusError, format_table, lexicon_predictor, load_jsonl
+    from .evaluation import CorpusError, format_table, lexicon_predictor, load_corpus
     from .evaluation import evaluate as run
 
     try:
-        rows = load_jsonl(file, split)
+        rows = load_corpus(file, split)
     except CorpusError as exc:
         raise InputError(str(exc)) from None
     if not rows:
