@@ -116,8 +116,8 @@ class Lexicon:
             if len(self._lead_in_cache) > LEAD_IN_CACHE:
                 self._lead_in_cache.clear()  # bounded: a batch run sees endless distinct lead-ins
             lends = _search(self.exception_lead_ins, normalise(context)) is None
-            self._lead_in_cache[context] = [h for h in self.match(context)[0]
-                                            if h.severity != "info" and lends]
+            self._lead_in_cache[context] = ([h for h in self.match(context)[0] if h.severity != "info"]
+                                            if lends else [])
         inherited = self._lead_in_cache[context]
         if not inherited or _search(self.lawful_items, normalise(text)) is not None:
             return hits, near

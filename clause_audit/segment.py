@@ -160,8 +160,7 @@ def _wrapped(text: str, a: int, b: int) -> bool:
 
 
 def _starts_item(line: str) -> bool:
-    match = _NUMBER.match(line)
-    return bool(match and any(match.groupdict().values()))
+    return bool(_style(_NUMBER.match(line))[0])
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
