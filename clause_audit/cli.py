@@ -1,4 +1,4 @@
-"""The command line: thin click commands over the library (audit, rules, evaluate)."""
+"""The command line: thin click commands over the library (audit, rules, evaluate, train)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,25 @@ def _emit(text: str, output: Path | None) -> None:
     click.echo(text, nl=False)
 
 
+def _model_options(command):  # noqa: ANN001, ANN202 - a click decorator bundle
+    command = click.option("--rules-only", is_flag=True, help="只用规则，不用分类模型。")(command)
+    return click.option("--model", "model_path", type=click.Path(file_okay=False, path_type=Path),
+                        help="使用该目录中的模型（clause-audit train 的输出），而不是内置模型。")(command)
+
+
+def _model(model_path: Path | None, rules_only: bool):  # noqa: ANN202 - a classifier.Model or None
+    from .classifier import ModelError, default_model, load_model
+
+    if rules_only:
+        if model_path is not None:
+            raise InputError("--rules-only 与 --model 不能同时使用")
+        return None
+    try:
+        return load_model(model_path) if model_path is not None else default_model()
+    except ModelError as exc:
+        raise InputError(f"模型无法使用：{exc}") from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="clause-audit")
 def cli() -> None:
@@ -68,8 +87,9 @@ def cli() -> None:
               help="有此严重程度及以上的发现时退出码为 1。")
 @click.option("--explain", is_flag=True, help="显示每处发现的证据，以及被例外排除的匹配。")
 @click.option("--color/--no-color", default=None, help="文本输出是否着色（默认：终端时着色）。")
+@_model_options
 def audit(files: tuple[str, ...], fmt: str, output: Path | None, fail_on: str, explain: bool,
-          color: bool | None) -> None:
+          color: bool | None, model_path: Path | None, rules_only: bool) -> None:
     """审查一个或多个协议文件（.html .md .txt，- 表示标准输入）。
 
     \b
@@ -85,7 +105,7 @@ def audit(files: tuple[str, ...], fmt: str, output: Path | None, fail_on: str, e
         output = None
 
     lexicon = _lexicon()
-    report = run_audit(files, lexicon=lexicon)
+    report = run_audit(files, lexicon=lexicon, model=_model(model_path, rules_only))
     if color is None:
         color = output is None and sys.stdout.isatty()
     ascii_only = output is None and not _console_can_show_chinese(sys.stdout)
@@ -159,14 +179,25 @@ def _rule_record(rule, detailed: bool) -> dict:  # noqa: ANN001
 @click.option("--split", help="只评估该 split（train/dev/test）的条款。")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--errors", "show_errors", type=int, default=0, help="列出前 N 个判错的条款。")
-def evaluate(file: Path, split: str | None, fmt: str, show_errors: int) -> None:
+@_model_options
+def evaluate(file: Path, split: str | None, fmt: str, show_errors: int, model_path: Path | None,
+             rules_only: bool) -> None:
     """按分类报告检测器在标注条款（JSONL 文件或含 JSONL 的目录）上的精确率、召回率与 F1。
+
+    有模型时并列三栏：只用规则（lexicon）、只用模型（classifier）、二者融合（fused，即 audit 的结果）。
 
     \b
     每行：{"text": "...", "context": "...", "labels": ["no_refund", ...], "split": "test"}
-    例：clause-audit evaluate corpus/heldout/clauses.jsonl
+    例：clause-audit evaluate corpus/clauses --split test
     """
-    from .evaluation import CorpusError, format_table, lexicon_predictor, load_corpus
+    from .evaluation import (
+        CorpusError,
+        classifier_predictor,
+        format_table,
+        fused_predictor,
+        lexicon_predictor,
+        load_corpus,
+    )
     from .evaluation import evaluate as run
 
     try:
@@ -175,7 +206,12 @@ def evaluate(file: Path, split: str | None, fmt: str, show_errors: int) -> None:
         raise InputError(str(exc)) from None
     if not rows:
         raise InputError(f"{file}: 没有可评估的条款" + (f"（split={split}）" if split else ""))
-    results = run(rows, {"lexicon": lexicon_predictor(_lexicon())})
+    lexicon = _lexicon()
+    predictors = {"lexicon": lexicon_predictor(lexicon)}
+    model = _model(model_path, rules_only)
+    if model is not None:
+        predictors |= {"classifier": classifier_predictor(model), "fused": fused_predictor(lexicon, model)}
+    results = run(rows, predictors)
     if fmt == "json":
         _emit(json.dumps({n: s.to_dict() for n, (s, _) in results.items()}, ensure_ascii=False, indent=2)
               + "\n", None)
@@ -186,6 +222,45 @@ def evaluate(file: Path, split: str | None, fmt: str, show_errors: int) -> None:
             text += (f"\n[{name}] 标注 {sorted(gold) or '-'}  预测 {sorted(predicted) or '-'}\n"
                      f"  {row.get('context') or ''} {row['text']}\n")
     _emit(text, None)
+
+
+@cli.command()
+@click.argument("corpus", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="模型输出目录（默认：包内的 clause_audit/model/，即 audit 使用的模型）。")
+def train(corpus: Path, out: Path | None) -> None:
+    """用标注语料（JSONL 文件或目录）训练分类模型：train 部分拟合，dev 部分选阈值，test 部分不用。
+
+    目录下有 clauses/ 子目录时只读取它（corpus/heldout/ 只用于评估，不参与训练）。
+
+    训练是确定性的：同一语料两次训练得到逐字节相同的模型文件（JSON + numpy 数组，不含 pickle）。
+
+    \b
+    例：clause-audit train corpus/
+        clause-audit train corpus/clauses --out /tmp/model && clause-audit audit --model /tmp/model 协议.html
+    """
+    from .classifier import model_dir
+    from .evaluation import CorpusError, load_corpus
+    from .training import TrainingError
+    from .training import train as run_train
+
+    if (corpus / "clauses").is_dir():
+        corpus = corpus / "clauses"  # the project layout: heldout/ is for measurement only
+    try:
+        rows = load_corpus(corpus)
+    except CorpusError as exc:
+        raise InputError(str(exc)) from None
+    out = out or model_dir()
+    try:
+        model = run_train(rows, out, _lexicon())
+    except TrainingError as exc:
+        raise InputError(f"无法训练：{exc}") from None
+    except OSError as exc:
+        raise InputError(f"{out}: 无法写入模型（{exc.strerror or exc}）") from None
+    meta = model.meta
+    click.echo(f"模型已写入 {out}（{model.version}）：{meta['train_clauses']} 条训练条款、"
+               f"{meta['documents']} 篇文档、{len(model.vocabulary)} 个特征；dev {meta['dev_clauses']} 条用于选阈值。")
+    click.echo("阈值：" + "，".join(f"{c} {t:.3f}" for c, t in model.thresholds.items()))
 
 
 def _lexicon():

@@ -145,3 +145,26 @@ def format_table(results: dict[str, tuple[Scores, list]], names: Iterable[str]) 
     lines.append(row)
     lines.append(f"clauses: {first.clauses}")
     return "\n".join(lines) + "\n"
+
+
+def classifier_predictor(model) -> Predictor:  # noqa: ANN001 - a classifier.Model
+    """Predict the categories the model alone passes at its thresholds."""
+
+    def predict(rows: Sequence[dict]) -> list[set[str]]:
+        out = []
+        for row in rows:
+            probs = model.score(row["text"], row.get("context") or "").probabilities
+            out.append({c for c, p in probs.items() if model.passes(c, p)})
+        return out
+
+    return predict
+
+
+def fused_predictor(lexicon: Lexicon, model) -> Predictor:  # noqa: ANN001 - a classifier.Model
+    """Predict what `audit` reports: rule hits and model scores fused by detect.judge."""
+    from .detect import judge
+
+    def predict(rows: Sequence[dict]) -> list[set[str]]:
+        return [set(judge(row["text"], row.get("context") or "", lexicon, model)[3]) for row in rows]
+
+    return predict

@@ -172,3 +172,4 @@ class Report:
 
     documents: tuple[DocumentReport, ...]
     conflicts_across: tuple[Conflict, ...] = ()
+    model: str | None = None  # hash of the classifier that scored the clauses; None: rules only

@@ -42,7 +42,10 @@ def test_json_contract_on_plain_text(runner):
         assert f["category"] in CATEGORIES and f["severity"] in {"error", "warning", "info"}
         assert source[f["start"]:f["end"]] == f["text"]
         assert lines[f["line"] - 1][f["column"] - 1:].startswith(f["text"][:10])
-        assert f["legal_basis"] and f["source"] == "lexicon" and 0 < f["confidence"] <= 1
+        assert f["legal_basis"] and f["source"] in {"lexicon", "classifier", "both"} and 0 < f["confidence"] <= 1
+        if f["source"] == "classifier":
+            assert f["rule"] == f["category"] + ".classifier" and f["severity"] == "warning"
+    assert data["tool"]["model"] and data["tool"]["rules"]
 
 
 def test_plain_text_findings_cover_the_unfair_clauses_only(runner):
@@ -183,12 +186,48 @@ def _normalise(text):
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_golden_output(runner, monkeypatch, name, fmt):
     monkeypatch.chdir(DATA)
-    result = runner.invoke(cli, ["audit", "--no-color", "--format", fmt, name])
+    result = runner.invoke(cli, ["audit", "--no-color", "--rules-only", "--format", fmt, name])
     actual = _normalise(result.stdout)
     golden = GOLDEN / f"{name}.{fmt}"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(actual, encoding="utf-8")
     assert actual == golden.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 after checking the diff"
+
+
+def test_model_options_fail_cleanly(runner, tmp_path):
+    path = str(DATA / "membership.txt")
+    for args in (["--model", str(tmp_path / "none")], ["--model", str(tmp_path), "--rules-only"]):
+        result = runner.invoke(cli, ["audit", *args, path])
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        assert len(result.stderr.strip().splitlines()) == 1
+    rules_only = audit_json(runner, "--rules-only", path)[1]
+    assert rules_only["tool"]["model"] is None
+    assert {f["source"] for f in rules_only["documents"][0]["findings"]} == {"lexicon"}
+
+
+def test_evaluate_shows_rules_model_and_fusion_side_by_side(runner, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    rows = [{"text": "课程一经购买，概不退款。", "labels": ["no_refund"]},
+            {"text": "课程购买后七日内可无理由退款。", "labels": []},
+            {"text": "本活动最终解释权归本平台所有。", "labels": ["final_interpretation"]}]
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    result = runner.invoke(cli, ["evaluate", str(corpus)])
+    assert result.exit_code == 0
+    header = result.stdout.splitlines()[0].split()
+    assert header[-3:] == ["lexicon", "classifier", "fused"]
+    data = json.loads(runner.invoke(cli, ["evaluate", "--format", "json", str(corpus)]).stdout)
+    assert set(data) == {"lexicon", "classifier", "fused"}
+    assert data["fused"]["categories"]["no_refund"]["recall"] == 1.0
+    only = runner.invoke(cli, ["evaluate", "--rules-only", str(corpus)])
+    assert only.stdout.splitlines()[0].split()[-1] == "lexicon"
+
+
+def test_train_refuses_a_corpus_without_a_dev_split(runner, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"text": "概不退款。", "labels": ["no_refund"], "split": "train",
+                                  "doc_id": "d1"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["train", str(corpus), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "dev" in result.stderr and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])

@@ -50,3 +50,31 @@ def test_no_clause_is_repeated_or_copied_from_the_heldout_set():
         assert text not in heldout, f"{name}:{n} copies a held-out clause"
         assert text not in seen, f"{name}:{n} repeats {seen.get(text)}"
         seen[text] = f"{name}:{n}"
+
+
+def test_corpus_meets_the_size_and_variety_the_classifier_needs():
+    """Issue 3's floors: enough documents, positives per category, negatives and hard negatives."""
+    all_rows = [row for _, _, row in rows()]
+    docs = {row["doc_id"] for row in all_rows}
+    positives = {c: sum(c in row["labels"] for row in all_rows) for c in CATEGORIES}
+    negatives = [row for row in all_rows if not row["labels"]]
+    assert len(all_rows) >= 6000 and len(docs) >= 150
+    assert min(positives.values()) >= 250, positives
+    assert len(negatives) >= 3500
+    assert sum(row["hard_negative"] for row in negatives) >= 1000
+    assert not any(row["hard_negative"] for row in all_rows if row["labels"]), "a hard negative has no label"
+    traditional = sum(row["script"] == "traditional" for row in all_rows)
+    assert traditional >= 0.10 * len(all_rows)
+    assert sum(len(row["text"]) >= 80 for row in all_rows) >= 900, "too few long multi-sentence items"
+    lead_in_items = [row for row in all_rows if row["context"].rstrip().endswith(("：", ":"))]
+    assert len(lead_in_items) >= 300
+
+
+def test_every_split_holds_every_category():
+    by_split = defaultdict(lambda: dict.fromkeys(CATEGORIES, 0))
+    for _, _, row in rows():
+        for c in row["labels"]:
+            by_split[row["split"]][c] += 1
+    assert set(by_split) == {"train", "dev", "test"}
+    for split, counts in by_split.items():
+        assert min(counts.values()) >= 15, (split, counts)

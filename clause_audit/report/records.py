@@ -17,15 +17,15 @@ DISCLAIMER = "自动筛查结果，不构成法律意见"
 SCHEMA = 1
 
 
-def tool_record() -> dict[str, Any]:
+def tool_record(report: Report | None = None) -> dict[str, Any]:
     return {"name": "clause-audit", "version": __version__, "rules": default_lexicon().version,
-            "model": None, "law_checked": LAW_CHECKED, "disclaimer": DISCLAIMER}
+            "model": report.model if report is not None else None, "law_checked": LAW_CHECKED, "disclaimer": DISCLAIMER}
 
 
 def report_record(report: Report) -> dict[str, Any]:
     """Return the whole JSON object of DESIGN.md's output contract."""
     documents = [document_record(d) for d in report.documents]
-    return {"schema": SCHEMA, "tool": tool_record(), "documents": documents,
+    return {"schema": SCHEMA, "tool": tool_record(report), "documents": documents,
             "conflicts_across": [conflict_record(c, report) for c in report.conflicts_across],
             "summary": summary_record(report)}
 
