@@ -158,10 +158,6 @@ class Model:
         probs = 1.0 / (1.0 + np.exp(-(a * raw + b)))
         return ClauseScore({c: float(p) for c, p in zip(self.categories, probs, strict=True)}, indices, values)
 
-    def score_many(self, items: Sequence[tuple[str, str]]) -> list[ClauseScore]:
-        """Score (text, context) pairs."""
-        return [self.score(text, context) for text, context in items]
-
     def passes(self, category: str, probability: float) -> bool:
         """Whether the model alone is confident enough to report the category."""
         return probability >= self.thresholds.get(category, 1.01)
